@@ -6,3 +6,6 @@
 mod common;
 
 mod contact;
+mod faq;
+mod ticket;
+mod tutorial;

@@ -2,6 +2,9 @@
 //! filled pages. Domain records live in the sub-modules.
 
 pub mod contact;
+pub mod faq;
+pub mod ticket;
+pub mod tutorial;
 
 use std::collections::HashMap;
 

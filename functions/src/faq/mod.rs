@@ -1,0 +1,1 @@
+//! FAQ knowledge base (issue 3): one sub-module per action.

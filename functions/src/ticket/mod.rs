@@ -1,0 +1,1 @@
+//! Support tickets with S3 attachments (issue 4): one sub-module per action.

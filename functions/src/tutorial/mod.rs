@@ -1,0 +1,1 @@
+//! Video tutorials (issue 5): one sub-module per action.

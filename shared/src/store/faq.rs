@@ -1,0 +1,1 @@
+//! FAQ records, question claims, votes and category counters (issue 3).

@@ -1,0 +1,1 @@
+//! Tickets, messages, attachments metadata, feedback, audit and notification records (issue 4).

@@ -1,0 +1,1 @@
+//! Tutorial records (issue 5).
