@@ -6,6 +6,7 @@
 mod common;
 
 mod contact;
+mod events;
 mod faq;
 mod ticket;
 mod tutorial;
