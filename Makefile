@@ -1,5 +1,5 @@
 # The few commands a newcomer needs. See README.md.
-.PHONY: dev stop test build deploy lint
+.PHONY: dev stop test build deploy lint bench
 
 ## dev: start the API locally on http://127.0.0.1:9000 (moto, tables, bucket, demo credentials)
 dev:
@@ -15,3 +15,7 @@ test:
 
 lint:
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
+
+## bench: cold-start table (time to first answer, peak memory, size) of the release binaries
+bench:
+	@scripts/bench.sh
