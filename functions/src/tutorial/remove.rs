@@ -30,7 +30,7 @@ fn permanent(query: &Query) -> Result<bool, ApiError> {
 }
 
 async fn run(ctx: &'static Ctx, req: Request) -> Result<Reply, ApiError> {
-    let caller = auth::authenticate(ctx, &req, ACTION).await?;
+    let caller = auth::authenticate_once(ctx, &req, ACTION).await?;
     caller.require(PERMISSION_MODIFY, &err::REMOVE_PERMISSION)?;
 
     let query = Query::from_request(&req);

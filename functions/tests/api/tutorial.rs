@@ -633,10 +633,26 @@ async fn remove_spec_example_get_is_a_soft_delete() {
     assert_eq!(res.data()["result"][1]["status"], "removed");
 
     // Removing it again: not found (soft), but a permanent delete still purges it.
-    do_remove(ctx, Req::get(REMOVE).query(&format!("reqv={m}")).signed(&editor)).await.assert_spec(REMOVE, &err::REMOVE_NOT_FOUND);
+    // (signed a second earlier: the same signature again would be a replay)
+    let again = Req::get(REMOVE).query(&format!("reqv={m}")).signed_at(&editor, shared::clock::now_secs() - 1);
+    do_remove(ctx, again).await.assert_spec(REMOVE, &err::REMOVE_NOT_FOUND);
     do_remove(ctx, delete().query(&format!("reqv={m}&permanent=true")).signed(&editor)).await.assert_ok(REMOVE);
     assert!(stored(ctx, &m).await.is_none());
     assert_eq!(count_items(ctx).await, 1);
+}
+
+#[tokio::test]
+async fn a_replayed_get_removal_is_refused() {
+    // Remove changes state on GET too, so its signature is accepted once whatever the method.
+    let ctx = isolated_ctx().await;
+    let staff = staff(ctx).await;
+    let m = make(ctx, &staff, "Replayed", None).await;
+    let captured = Req::get(REMOVE).query(&format!("reqv={m}")).signed(&staff);
+    do_remove(ctx, captured.clone()).await.assert_ok(REMOVE);
+    let restore = json!({"qxid": m, "stts": "published"});
+    do_update(ctx, patch().json(restore).signed(&staff)).await.assert_ok(UPDATE);
+    do_remove(ctx, captured).await.assert_spec(REMOVE, &shared::errors::ACCESS_DENIED);
+    assert_eq!(stored(ctx, &m).await.unwrap().status, Status::Published);
 }
 
 #[tokio::test]
