@@ -296,7 +296,7 @@ mod tests {
     fn all() -> Vec<(String, String, String)> {
         let src = include_str!("errors.rs");
         src.lines()
-            .filter(|l| l.contains(": Spec = e(") || l.contains(": Spec = f("))
+            .filter(|l| l.trim_start().starts_with("pub const ") && (l.contains(": Spec = e(") || l.contains(": Spec = f(")))
             .map(|l| {
                 let name = l.split(':').next().unwrap().trim().trim_start_matches("pub const ").to_owned();
                 let quoted: Vec<&str> = l.split('"').collect();
