@@ -895,3 +895,40 @@ async fn replayed_signed_posts_are_refused_and_change_nothing() {
     send(ctx, REMOVE, req.clone()).await.assert_ok(REMOVE);
     send(ctx, REMOVE, req).await.assert_spec(REMOVE, &errors::ACCESS_DENIED);
 }
+
+// ------------------------------------------------------------------------------------------
+// event files
+// ------------------------------------------------------------------------------------------
+
+/// The FAQ events are the spec's example requests, signed with the contract's test-vector
+/// credential at its timestamp (so `support_faq_categories` carries the contract's vector 2).
+#[test]
+fn faq_event_files_are_signed_spec_examples() {
+    use lambda_http::{Body, RequestExt};
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../events");
+    let mut seen = HashSet::new();
+    for action in [CREATE, FETCH, UPDATE, REMOVE, TOGGLE, RATING, CATEGORIES] {
+        let text = std::fs::read_to_string(dir.join(format!("{action}.json"))).unwrap_or_else(|e| panic!("{action}: {e}"));
+        let req = lambda_http::request::from_str(&text).unwrap();
+        assert_eq!(req.uri().path(), format!("/{action}"));
+        assert!(req.request_context_ref().is_some());
+        let body: &[u8] = match req.body() {
+            Body::Text(t) => t.as_bytes(),
+            _ => b"",
+        };
+        let header = |name: &str| req.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+        match header("mpy-reqsignal") {
+            None => assert_eq!(action, FETCH, "{action} is signed"),
+            Some(sig) => {
+                assert_eq!(header("mpy-securekey").as_deref(), Some("pk_test_0123456789abcdef"));
+                let ts = header("mpy-timestamp").unwrap();
+                let sts = auth::string_to_sign(&ts, "pk_test_0123456789abcdef", req.method().as_str(), action, req.uri().query().unwrap_or(""), body);
+                assert!(auth::verify("sk_test_fedcba9876543210", &sts, &sig), "{action}: signature");
+            }
+        }
+        seen.insert(action);
+    }
+    let categories = std::fs::read_to_string(dir.join("support_faq_categories.json")).unwrap();
+    assert!(categories.contains("43fa451cf4c01c8bb5d5887f4ce909d06b91b070cd6ed19e55bbcc63f83f12ef486c59cae53c200518e64d5e4e8bd81a105fb06801d0d718f5ff27dd77052b94"));
+    assert_eq!(seen.len(), 7);
+}
