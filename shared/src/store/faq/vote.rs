@@ -8,7 +8,7 @@
 use aws_sdk_dynamodb::types::{Put, TransactWriteItem, Update};
 use serde::{Deserialize, Serialize};
 
-use super::{pk, record, vote_sk, ACTIVE, SK};
+use super::{pk, record, vote_sk, write::backoff, ACTIVE, SK};
 use crate::config::Ctx;
 use crate::errors::{ApiError, Spec};
 use crate::ratelimit::RateLimit;
@@ -17,7 +17,7 @@ use crate::{clock, ids};
 
 /// Feedback texts kept per vote (oldest dropped first).
 pub const FEEDBACK_KEPT: usize = 10;
-const MAX_ATTEMPTS: usize = 16;
+const MAX_ATTEMPTS: u32 = 30;
 /// Log text of the error that marks a lost race on the vote item (never answered: retried).
 const VOTE_RACE: &str = "faq vote changed since it was read";
 
@@ -91,13 +91,13 @@ pub async fn cast(
     mode: Mode<'_>,
     not_found: &Spec,
 ) -> Result<Outcome, ApiError> {
-    for _ in 0..MAX_ATTEMPTS {
-        if record::get_active(ctx, marker).await?.is_none() {
+    for attempt in 0..MAX_ATTEMPTS {
+        let (faq, previous) = tokio::try_join!(record::get_active(ctx, marker), read(ctx, marker, user_id))?;
+        if faq.is_none() {
             return Err(not_found.err());
         }
-        let previous = read(ctx, marker, user_id).await?;
         match try_cast(ctx, marker, user_id, helpful, feedback.clone(), &mode, not_found, previous).await {
-            Err(e) if is_vote_race(&e) => continue,
+            Err(e) if is_vote_race(&e) => backoff(attempt).await,
             Err(e) => return Err(e),
             Ok((vote, changed)) => {
                 let helpful_count = record::get(ctx, marker).await?.map(|f| f.helpful_count).unwrap_or(0);

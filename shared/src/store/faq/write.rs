@@ -15,7 +15,7 @@ use crate::store::{self, n, s, Guarded};
 use crate::{clock, ids};
 
 /// Attempts of a write whose read was overtaken by a concurrent writer.
-const MAX_ATTEMPTS: usize = 12;
+const MAX_ATTEMPTS: u32 = 30;
 /// Log text of the error that marks a lost race (never answered: the write is retried).
 const RACE: &str = "faq record changed since it was read";
 
@@ -29,6 +29,13 @@ fn is_race(e: &ApiError) -> bool {
 
 fn too_busy() -> ApiError {
     ApiError::internal("faq write lost the race too many times")
+}
+
+/// A short random pause before retrying a lost race, growing with the attempt, so concurrent
+/// writers of one item spread out instead of colliding again.
+pub(crate) async fn backoff(attempt: u32) {
+    let ceiling = 5u64 << attempt.min(6);
+    tokio::time::sleep(std::time::Duration::from_millis(1 + rand::random::<u64>() % ceiling)).await;
 }
 
 /// The list sort key: creation time then marker.
@@ -136,10 +143,10 @@ impl Changes {
 /// question changes (409 when the new one is taken) and its category count when the category
 /// changes. Unknown or removed -> 404 (update's text).
 pub async fn update(ctx: &Ctx, marker: &str, changes: &Changes, by: &str) -> Result<Faq, ApiError> {
-    for _ in 0..MAX_ATTEMPTS {
+    for attempt in 0..MAX_ATTEMPTS {
         let current = record::get_active(ctx, marker).await?.ok_or_else(|| err::UPDATE_NOT_FOUND.err())?;
         match try_update(ctx, &current, changes, by).await {
-            Err(e) if is_race(&e) => continue,
+            Err(e) if is_race(&e) => backoff(attempt).await,
             other => return other,
         }
     }
@@ -218,10 +225,10 @@ async fn try_update(ctx: &Ctx, current: &Faq, changes: &Changes, by: &str) -> Re
 /// Soft-removes the active FAQ `marker`: status `removed`, out of the lists, its question
 /// released and its category count decreased. Unknown or already removed -> 404 (remove's text).
 pub async fn remove(ctx: &Ctx, marker: &str, by: &str) -> Result<(), ApiError> {
-    for _ in 0..MAX_ATTEMPTS {
+    for attempt in 0..MAX_ATTEMPTS {
         let current = record::get_active(ctx, marker).await?.ok_or_else(|| err::REMOVE_NOT_FOUND.err())?;
         match try_remove(ctx, &current, by).await {
-            Err(e) if is_race(&e) => continue,
+            Err(e) if is_race(&e) => backoff(attempt).await,
             other => return other,
         }
     }
