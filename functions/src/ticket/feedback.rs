@@ -50,6 +50,21 @@ fn areas(body: &JsonBody) -> Result<Vec<String>, ApiError> {
     Ok(out)
 }
 
+async fn feedback_exists(ctx: &Ctx, ticket_id: &str) -> Result<bool, ApiError> {
+    let out = ctx
+        .ddb
+        .get_item()
+        .table_name(&ctx.config.tables.tickets)
+        .key("pk", s(model::pk(ticket_id)))
+        .key("sk", s(model::FEEDBACK_SK))
+        .projection_expression("pk")
+        .consistent_read(true)
+        .send()
+        .await
+        .map_err(store::internal)?;
+    Ok(out.item.is_some())
+}
+
 async fn run(ctx: &'static Ctx, req: Request) -> Result<Reply, ApiError> {
     let caller = auth::authenticate(ctx, &req, ACTION).await?;
     let body = JsonBody::parse(&req)?;
@@ -64,6 +79,11 @@ async fn run(ctx: &'static Ctx, req: Request) -> Result<Reply, ApiError> {
     }
     if ticket.status != model::STATUS_RESOLVED && ticket.status != model::STATUS_CLOSED {
         return Err(err::FEEDBACK_NOT_RESOLVED.err());
+    }
+
+    // Already rated: answered from a read (the conditional put below stays the authority).
+    if feedback_exists(ctx, &ticket.ticket_id).await? {
+        return Err(err::FEEDBACK_ALREADY_SUBMITTED.err());
     }
 
     let now = Now::get();
