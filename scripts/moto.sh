@@ -20,7 +20,8 @@ PY
 # start_moto PORT LOGFILE: starts moto in the background, sets MOTO_PID, waits until it answers.
 start_moto() {
   local port=$1 log=$2
-  .venv/bin/moto_server -H 127.0.0.1 -p "$port" >"$log" 2>&1 </dev/null &
+  # One request at a time: see scripts/moto_serial.py (moto transactions are not safe under concurrency).
+  .venv/bin/python scripts/moto_serial.py -H 127.0.0.1 -p "$port" >"$log" 2>&1 </dev/null &
   MOTO_PID=$!
   for _ in $(seq 1 150); do
     if answers "http://127.0.0.1:$port/moto-api/"; then return 0; fi
