@@ -361,10 +361,7 @@ async fn one_good_and_one_bad_attachment_leave_nothing_behind() {
 async fn uploads_of_a_request_whose_record_fails_are_removed() {
     // Limit 1: concurrent creates pass the early check and upload their files; the transaction
     // refuses all but the first, and a refused request must remove what it uploaded.
-    // The local stand-in neither serialises concurrent transactions nor rolls one back without
-    // touching the others' writes (moto copies and restores whole tables), so only the S3 side,
-    // which the code itself undoes, is checked here: no object of a refused request, every object
-    // of an accepted one. Records of refused requests: `one_good_and_one_bad_attachment_...`.
+    // (The stand-in handles one request at a time, as DynamoDB serialises transactions.)
     let ctx = isolated_ctx_with(|c| c.limits.ticket_create_per_user = Limit { max: 1, window: 3600 }).await;
     let user = user(ctx).await;
     let mut tasks = tokio::task::JoinSet::new();
@@ -390,14 +387,16 @@ async fn uploads_of_a_request_whose_record_fails_are_removed() {
             other => panic!("unexpected {other}: {}", res.json),
         }
     }
-    assert!(!ok.is_empty() && refused > 0, "{} accepted, {refused} refused", ok.len());
+    assert_eq!((ok.len(), refused), (1, 5));
     let keys = s3_keys(ctx, "").await;
     for key in &keys {
         assert!(ok.iter().any(|id| key.starts_with(&format!("tickets/{id}/"))), "object of a refused request left: {key}");
     }
-    for id in &ok {
-        assert_eq!(keys.iter().filter(|k| k.starts_with(&format!("tickets/{id}/"))).count(), 2, "{id}");
-    }
+    assert_eq!(keys.len(), 2, "only the accepted ticket's two objects: {keys:?}");
+    let records: HashSet<String> =
+        scan(ctx).await.iter().map(|i| i["pk"].as_s().unwrap().clone()).filter(|p| p.starts_with("TICKET#")).collect();
+    assert_eq!(records, HashSet::from([model::pk(&ok[0])]), "no record of a refused request");
+    assert_eq!(model::messages(ctx, &ok[0]).await.unwrap().len(), 1);
 }
 
 #[tokio::test]
