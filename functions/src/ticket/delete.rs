@@ -32,9 +32,9 @@ async fn run(ctx: &'static Ctx, req: Request) -> Result<Reply, ApiError> {
     let caller = auth::authenticate(ctx, &req, ACTION).await?;
     let body = JsonBody::parse(&req)?;
     // The spec sends a body; a `ticket_id` in the query string is accepted as well.
-    let ticket_id = match body.opt_str("ticket_id", 64)? {
+    let ticket_id = match body.opt_str("ticket_id", super::ID_ANY_LENGTH)? {
         Some(id) => id.trim().to_owned(),
-        None => Query::from_request(&req).get("ticket_id", 64)?.ok_or_else(|| err::TICKET_ID_REQUIRED.err())?,
+        None => Query::from_request(&req).get("ticket_id", super::ID_ANY_LENGTH)?.ok_or_else(|| err::TICKET_ID_REQUIRED.err())?,
     };
     let reason = body.opt_str("reason", MAX_REASON)?.map(|r| r.trim().to_owned());
 

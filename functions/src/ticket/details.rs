@@ -50,7 +50,7 @@ async fn message_json(ctx: &Ctx, m: &Message, staff: bool) -> Result<Value, ApiE
 
 async fn run(ctx: &'static Ctx, req: Request) -> Result<Reply, ApiError> {
     let caller = auth::authenticate(ctx, &req, ACTION).await?;
-    let ticket_id = Query::from_request(&req).get("ticket_id", 64)?.ok_or_else(|| err::TICKET_ID_REQUIRED.err())?;
+    let ticket_id = Query::from_request(&req).get("ticket_id", super::ID_ANY_LENGTH)?.ok_or_else(|| err::TICKET_ID_REQUIRED.err())?;
     let ticket = load(ctx, &ticket_id, &err::DETAILS_NOT_FOUND).await?;
     let staff = caller.can(VIEW);
     if ticket.user_id != caller.user_id && !staff {

@@ -36,6 +36,10 @@ pub const VIEW: &str = "ticketControl.allowView";
 /// Change status and priority, answer any ticket, write internal notes.
 pub const MODIFY: &str = "ticketControl.allowModify";
 
+/// No length limit on a `ticket_id`: any malformed id, long ones too, is answered like a missing
+/// ticket (404), not with a 400.
+pub(crate) const ID_ANY_LENGTH: usize = usize::MAX;
+
 /// The ticket, or `not_found` when it does not exist or the id is malformed.
 pub(crate) async fn load(ctx: &Ctx, ticket_id: &str, not_found: &Spec) -> Result<Ticket, ApiError> {
     model::get(ctx, ticket_id).await?.ok_or_else(|| not_found.err())
@@ -43,7 +47,7 @@ pub(crate) async fn load(ctx: &Ctx, ticket_id: &str, not_found: &Spec) -> Result
 
 /// The required `ticket_id` of a body.
 pub(crate) fn ticket_id(body: &JsonBody) -> Result<String, ApiError> {
-    Ok(body.req_str("ticket_id", 64, &shared::errors::ticket::TICKET_ID_REQUIRED)?.trim().to_owned())
+    Ok(body.req_str("ticket_id", ID_ANY_LENGTH, &shared::errors::ticket::TICKET_ID_REQUIRED)?.trim().to_owned())
 }
 
 /// A transaction write putting a new record (`pk`/`sk` must not exist yet).

@@ -648,7 +648,8 @@ async fn details_answers_the_listed_errors() {
     let id = new_ticket(ctx, &owner).await;
     call(ctx, DETAILS, Req::get(DETAILS).query(&format!("ticket_id={id}"))).await.assert_spec(DETAILS, &errors::ACCESS_DENIED);
     let not_found = "Ticket not found (MPS572981346528970)";
-    for q in ["ticket_id=tkt_0123456789abcdef01234567", "ticket_id=tkt_123456789", "ticket_id=ticket_987654321", "ticket_id=TKT_0123456789ABCDEF01234567"] {
+    let long = format!("ticket_id=tkt_{}", "0".repeat(300));
+    for q in ["ticket_id=tkt_0123456789abcdef01234567", "ticket_id=tkt_123456789", "ticket_id=ticket_987654321", "ticket_id=TKT_0123456789ABCDEF01234567", &long] {
         get(ctx, DETAILS, &owner, q).await.assert_error(DETAILS, 404, not_found, None);
     }
     get(ctx, DETAILS, &other, &format!("ticket_id={id}")).await.assert_error(
@@ -841,6 +842,8 @@ async fn delete_answers_the_listed_errors() {
     call(ctx, DELETE, Req::new("DELETE", DELETE).json(json!({"ticket_id": id}))).await.assert_spec(DELETE, &errors::ACCESS_DENIED);
     send(ctx, DELETE, &owner, json!({"ticket_id": "tkt_0123456789abcdef01234567"})).await.assert_error(DELETE, 404, "Ticket not found (MPS572981346528970)", None);
     send(ctx, DELETE, &owner, json!({"ticket_id": "nope"})).await.assert_spec(DELETE, &err::DELETE_NOT_FOUND);
+    send(ctx, DELETE, &owner, json!({"ticket_id": "x".repeat(500)})).await.assert_spec(DELETE, &err::DELETE_NOT_FOUND);
+    send(ctx, DELETE, &owner, json!({"ticket_id": 42})).await.assert_error(DELETE, 400, &errors::ApiError::invalid_field("ticket_id", "expected a string").details, Some("ticket_id_invalid"));
     send(ctx, DELETE, &owner, json!({})).await.assert_spec(DELETE, &err::TICKET_ID_REQUIRED);
     send(ctx, DELETE, &other, json!({"ticket_id": id})).await.assert_error(DELETE, 403, "You do not have permission to delete this ticket (MPS684521365987412)", None);
     // Owner only: staff cannot delete either.
