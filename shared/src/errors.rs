@@ -216,10 +216,11 @@ pub mod ticket {
     pub const ATTACHMENT_DATA_INVALID: Spec = f(400, "attachments_data_invalid", "Attachment data is not valid base64", "428965713543225");
     pub const ATTACHMENT_TYPE_MISMATCH: Spec = f(400, "attachments_content_type_invalid", "Attachment content does not match its content type", "428965713543338");
     pub const ATTACHMENT_FILENAME_INVALID: Spec = f(400, "attachments_filename_invalid", "Attachment file name is missing or not valid", "428965713543441");
+    pub const ATTACHMENT_TYPE_UNSUPPORTED: Spec = f(400, "attachments_content_type_unsupported", "Unsupported attachment content type. Allowed values: image/png, image/jpeg, image/gif, image/webp, image/heic, image/heif, application/pdf, text/plain", "428965713543667");
 
     pub const LIST_DATE_INVALID: Spec = e(400, "Invalid date format. Date should be in ISO 8601 format", "572981346528970");
     pub const LIST_STATUS_INVALID: Spec = e(400, "Invalid status value. Allowed values: open, pending, resolved, closed", "795634218795412");
-    pub const LIST_CATEGORY_INVALID: Spec = f(400, "category_invalid", "Invalid category value. Allowed values: account, payment, technical, other", "795634218795525");
+    pub const LIST_CATEGORY_INVALID: Spec = f(400, "category_invalid", "Invalid category value. Allowed values: account, payment, service, technical, other", "795634218795525");
     pub const LIST_LIMIT_INVALID: Spec = f(400, "limit_invalid", "Invalid limit value. Allowed values: 1 to 100", "795634218795638");
     pub const LIST_DATE_RANGE_INVALID: Spec = f(400, "end_date_invalid", "end_date must not be before start_date", "572981346529083");
 
@@ -242,12 +243,14 @@ pub mod ticket {
     pub const STATUS_FORBIDDEN: Spec = e(403, "Insufficient permissions to update ticket status", "475893156247896");
     pub const STATUS_NOT_FOUND: Spec = e(404, "Ticket not found", "572981346528970");
     pub const STATUS_INVALID: Spec = e(400, "Invalid status value. Allowed values: open, in_progress, resolved, closed", "795634218795412");
+    pub const STATUS_REQUIRED: Spec = f(400, "status_required", "Missing required field: status", "795634218795864");
 
     pub const FEEDBACK_NOT_FOUND: Spec = e(404, "Ticket not found", "572981346528970");
     pub const FEEDBACK_RATING_INVALID: Spec = e(400, "Rating must be between 1 and 5", "795634218795412");
     pub const FEEDBACK_NOT_RESOLVED: Spec = e(400, "Feedback can only be submitted for resolved or closed tickets", "135792468023456");
     pub const FEEDBACK_ALREADY_SUBMITTED: Spec = e(429, "You have already submitted feedback for this ticket", "246813579086421");
     pub const FEEDBACK_FORBIDDEN: Spec = e(403, "You do not have permission to submit feedback for this ticket", "246813579086534");
+    pub const FEEDBACK_RATING_REQUIRED: Spec = f(400, "rating_required", "Missing required field: rating", "246813579086750");
     pub const FEEDBACK_AREAS_INVALID: Spec = f(400, "areas_for_improvement_invalid", "Invalid area. Allowed values: response_time, solution_quality, communication, follow_up", "246813579086647");
 }
 

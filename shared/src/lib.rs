@@ -8,11 +8,13 @@
 //! | [`auth`] | request signatures, credentials, permissions, replay refusal |
 //! | [`config`] | configuration from the environment, AWS clients built once |
 //! | [`store`] | DynamoDB helpers and the records of each domain |
+//! | [`attachments`] | ticket attachments in S3: decode, check, store, delete, pre-signed URLs |
 //! | [`pagination`] | opaque, tamper-evident page tokens |
 //! | [`ratelimit`] | atomic fixed-window counters |
 //! | [`runtime`] | the Lambda entry point and per-request logging |
 //! | [`ids`], [`clock`] | identifiers and timestamps |
 
+pub mod attachments;
 pub mod auth;
 pub mod clock;
 pub mod config;
