@@ -5,7 +5,7 @@ use shared::{
     auth, errors::contact as err, ids,
     input::{Query, MAX_SHORT},
     pagination,
-    store::{self, contact::{self as model, Contact}, s},
+    store::{self, contact::{self as model, Contact}},
     ApiError, Body, Ctx, Reply, Request, Response,
 };
 
@@ -33,16 +33,9 @@ async fn one(ctx: &Ctx, rqid: &str) -> Result<Value, ApiError> {
     if !ids::is_marker(rqid, ids::CONTACT) {
         return Err(err::NOT_FOUND.err());
     }
-    let out = ctx
-        .ddb
-        .get_item()
-        .table_name(&ctx.config.tables.contacts)
-        .key("pk", s(model::pk(rqid)))
-        .key("sk", s(model::SK))
-        .send()
-        .await
-        .map_err(store::internal)?;
-    let item = out.item.ok_or_else(|| err::NOT_FOUND.err())?;
+    let item = store::get(ctx, &ctx.config.tables.contacts, &model::pk(rqid), model::SK)
+        .await?
+        .ok_or_else(|| err::NOT_FOUND.err())?;
     Ok(Contact::from_item(item)?.to_json())
 }
 
@@ -51,15 +44,7 @@ async fn list(ctx: &Ctx, page: Option<&str>) -> Result<Value, ApiError> {
     let start = pagination::decode(ctx, binding, page)?;
     let page = store::query_page(
         ctx,
-        || {
-            ctx.ddb
-                .query()
-                .table_name(&ctx.config.tables.contacts)
-                .index_name("gsi1")
-                .key_condition_expression("gsi1pk = :pk")
-                .expression_attribute_values(":pk", s(model::LIST_PK))
-                .scan_index_forward(false)
-        },
+        || store::newest_first(ctx, &ctx.config.tables.contacts, "gsi1", model::LIST_PK),
         start,
         PAGE_SIZE,
         |_| true,

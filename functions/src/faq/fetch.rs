@@ -12,7 +12,6 @@ use shared::{
     store::{
         self,
         faq::{self as model, category::is_category, record, Faq},
-        s,
     },
     ApiError, Body, Ctx, Reply, Request, Response,
 };
@@ -43,26 +42,17 @@ async fn list(ctx: &Ctx, category: Option<&str>, page: Option<&str>) -> Result<(
     // The token only works for the query that made it: same action, same category filter.
     let binding = format!("{ACTION}\ncategory={}", category.unwrap_or(""));
     let start = pagination::decode(ctx, &binding, page)?;
-    let (index, key_attrs, pk_name, pk_value) = match category {
-        None => ("gsi1", &model::GSI1_KEY_ATTRS, "gsi1pk", model::ACTIVE_PK.to_owned()),
-        Some(c) => ("gsi2", &model::GSI2_KEY_ATTRS, "gsi2pk", model::category_list_pk(c)),
+    let (index, key_attrs, pk_value) = match category {
+        None => ("gsi1", &model::GSI1_KEY_ATTRS, model::ACTIVE_PK.to_owned()),
+        Some(c) => ("gsi2", &model::GSI2_KEY_ATTRS, model::category_list_pk(c)),
     };
     let page = store::query_page(
         ctx,
-        || {
-            ctx.ddb
-                .query()
-                .table_name(&ctx.config.tables.faqs)
-                .index_name(index)
-                .key_condition_expression("#pk = :pk")
-                .expression_attribute_names("#pk", pk_name)
-                .expression_attribute_values(":pk", s(pk_value.clone()))
-                .scan_index_forward(false)
-        },
+        || store::newest_first(ctx, &ctx.config.tables.faqs, index, &pk_value),
         start,
         PAGE_SIZE,
         // Removed FAQs leave the indexes; the status check also covers index propagation delay.
-        |item| item.get("status").and_then(|v| v.as_s().ok()).map(String::as_str) == Some(model::ACTIVE),
+        |item| store::attr_s(item, "status") == Some(model::ACTIVE),
         key_attrs,
     )
     .await?;

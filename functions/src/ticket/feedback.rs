@@ -51,18 +51,7 @@ fn areas(body: &JsonBody) -> Result<Vec<String>, ApiError> {
 }
 
 async fn feedback_exists(ctx: &Ctx, ticket_id: &str) -> Result<bool, ApiError> {
-    let out = ctx
-        .ddb
-        .get_item()
-        .table_name(&ctx.config.tables.tickets)
-        .key("pk", s(model::pk(ticket_id)))
-        .key("sk", s(model::FEEDBACK_SK))
-        .projection_expression("pk")
-        .consistent_read(true)
-        .send()
-        .await
-        .map_err(store::internal)?;
-    Ok(out.item.is_some())
+    Ok(store::get(ctx, &ctx.config.tables.tickets, &model::pk(ticket_id), model::FEEDBACK_SK).await?.is_some())
 }
 
 async fn run(ctx: &'static Ctx, req: Request) -> Result<Reply, ApiError> {

@@ -124,10 +124,10 @@ async fn run(ctx: &'static Ctx, req: Request) -> Result<Reply, ApiError> {
     let staff = caller.can(VIEW);
 
     // Everyone's tickets (gsi2) for staff, the caller's own (gsi1) otherwise.
-    let (index, pk_attr, sk_attr, partition, key_attrs) = if staff {
-        ("gsi2", "gsi2pk", "gsi2sk", model::ALL_TICKETS.to_owned(), &model::GSI2_KEYS)
+    let (index, partition, key_attrs) = if staff {
+        ("gsi2", model::ALL_TICKETS.to_owned(), &model::GSI2_KEYS)
     } else {
-        ("gsi1", "gsi1pk", "gsi1sk", model::user_list_pk(&caller.user_id), &model::GSI1_KEYS)
+        ("gsi1", model::user_list_pk(&caller.user_id), &model::GSI1_KEYS)
     };
     let binding = format!(
         "{ACTION}|{partition}|{}|{}|{}|{}|{}",
@@ -142,28 +142,20 @@ async fn run(ctx: &'static Ctx, req: Request) -> Result<Reply, ApiError> {
     let lo = key_bound(f.start_ms.unwrap_or(0));
     let hi = format!("{}#~", key_bound(f.end_ms.unwrap_or(i64::MAX)));
     let keep = |item: &Item| {
-        let attr = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).map(String::as_str);
-        f.status.as_deref().is_none_or(|want| attr("status") == Some(want))
-            && f.category.as_deref().is_none_or(|want| attr("category") == Some(want))
+        f.status.as_deref().is_none_or(|want| store::attr_s(item, "status") == Some(want))
+            && f.category.as_deref().is_none_or(|want| store::attr_s(item, "category") == Some(want))
     };
     let page = store::query_page(
         ctx,
         || {
-            let q = ctx
-                .ddb
-                .query()
-                .table_name(&ctx.config.tables.tickets)
-                .index_name(index)
-                .expression_attribute_names("#pk", pk_attr)
-                .expression_attribute_values(":pk", s(partition.clone()))
-                .scan_index_forward(false);
+            let q = store::newest_first(ctx, &ctx.config.tables.tickets, index, &partition);
             if ranged {
                 q.key_condition_expression("#pk = :pk AND #sk BETWEEN :lo AND :hi")
-                    .expression_attribute_names("#sk", sk_attr)
+                    .expression_attribute_names("#sk", format!("{index}sk"))
                     .expression_attribute_values(":lo", s(lo.clone()))
                     .expression_attribute_values(":hi", s(hi.clone()))
             } else {
-                q.key_condition_expression("#pk = :pk")
+                q
             }
         },
         start,

@@ -12,7 +12,7 @@ use shared::{
     ids,
     input::{Query, MAX_SHORT},
     pagination,
-    store::{self, s, tutorial::{self as model, Status, Tutorial}},
+    store::{self, tutorial::{self as model, Status, Tutorial}},
     ApiError, Body, Ctx, Reply, Request, Response,
 };
 
@@ -63,16 +63,8 @@ async fn one(ctx: &Ctx, caller: &Caller, marker: &str) -> Result<Value, ApiError
     if !ids::is_marker(marker, ids::TUTORIAL) {
         return Err(err::FETCH_NOT_FOUND.err().with_log("malformed marker"));
     }
-    let out = ctx
-        .ddb
-        .get_item()
-        .table_name(&ctx.config.tables.tutorials)
-        .key("pk", s(model::pk(marker)))
-        .key("sk", s(model::SK))
-        .send()
-        .await
-        .map_err(store::internal)?;
-    let tutorial = Tutorial::from_item(out.item.ok_or_else(|| err::FETCH_NOT_FOUND.err())?)?;
+    let item = store::get(ctx, &ctx.config.tables.tutorials, &model::pk(marker), model::SK).await?;
+    let tutorial = Tutorial::from_item(item.ok_or_else(|| err::FETCH_NOT_FOUND.err())?)?;
     if !tutorial.status.readable_by_marker(caller.can(PERMISSION_MODIFY)) {
         return Err(err::FETCH_NOT_FOUND.err().with_log(format!("tutorial is {}", tutorial.status.as_str())));
     }
@@ -81,28 +73,19 @@ async fn one(ctx: &Ctx, caller: &Caller, marker: &str) -> Result<Value, ApiError
 
 async fn list(ctx: &Ctx, kind: Kind, page: Option<&str>) -> Result<Value, ApiError> {
     // A token only works for the list that made it.
-    let (binding, index, pk_name, pk_value, key_attrs) = match kind {
-        Kind::All => (format!("{ACTION}|rqtp=all"), "gsi2", "gsi2pk", model::ALL_PK.to_owned(), &model::GSI2_KEY_ATTRS),
-        _ => (format!("{ACTION}|rqtp=base"), "gsi1", "gsi1pk", model::status_pk(Status::Published), &model::GSI1_KEY_ATTRS),
+    let (binding, index, pk_value, key_attrs) = match kind {
+        Kind::All => (format!("{ACTION}|rqtp=all"), "gsi2", model::ALL_PK.to_owned(), &model::GSI2_KEY_ATTRS),
+        _ => (format!("{ACTION}|rqtp=base"), "gsi1", model::status_pk(Status::Published), &model::GSI1_KEY_ATTRS),
     };
     let start = pagination::decode(ctx, &binding, page)?;
     let page = store::query_page(
         ctx,
-        || {
-            ctx.ddb
-                .query()
-                .table_name(&ctx.config.tables.tutorials)
-                .index_name(index)
-                .key_condition_expression("#pk = :pk")
-                .expression_attribute_names("#pk", pk_name)
-                .expression_attribute_values(":pk", s(pk_value.clone()))
-                .scan_index_forward(false)
-        },
+        || store::newest_first(ctx, &ctx.config.tables.tutorials, index, &pk_value),
         start,
         PAGE_SIZE,
         // The index is eventually consistent: a tutorial just moved out of `published` may still
         // be listed there for a moment; its own status decides.
-        |item| kind == Kind::All || item.get("status").and_then(|v| v.as_s().ok()).map(String::as_str) == Some(Status::Published.as_str()),
+        |item| kind == Kind::All || store::attr_s(item, "status") == Some(Status::Published.as_str()),
         key_attrs,
     )
     .await?;

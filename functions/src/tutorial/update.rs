@@ -2,7 +2,6 @@
 //! with `stts` (`published`, `draft`, `archived`). Fields left out keep their values. A removed
 //! tutorial takes changes only together with a `stts` that restores it.
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use shared::{
     auth, clock,
     errors::tutorial as err,
@@ -112,19 +111,9 @@ async fn run(ctx: &'static Ctx, req: Request) -> Result<Reply, ApiError> {
 /// The answer to an update whose condition failed: the tutorial is gone, or it is removed and
 /// the request does not restore it.
 async fn why_not_applied(ctx: &Ctx, marker: &str) -> Result<ApiError, ApiError> {
-    let out = ctx
-        .ddb
-        .get_item()
-        .table_name(&ctx.config.tables.tutorials)
-        .key("pk", s(model::pk(marker)))
-        .key("sk", s(model::SK))
-        .consistent_read(true)
-        .send()
-        .await
-        .map_err(store::internal)?;
-    Ok(match out.item {
+    Ok(match store::get(ctx, &ctx.config.tables.tutorials, &model::pk(marker), model::SK).await? {
         None => err::UPDATE_NOT_FOUND.err(),
-        Some(item) if item.get("status") == Some(&AttributeValue::S(Status::Removed.as_str().into())) => {
+        Some(item) if store::attr_s(&item, "status") == Some(Status::Removed.as_str()) => {
             err::UPDATE_UNPROCESSABLE.err().with_log("tutorial is removed; an update must set stts to restore it")
         }
         // Restored between the two reads: the caller may simply try again.

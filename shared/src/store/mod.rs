@@ -145,6 +145,39 @@ pub async fn query_page(
     Ok(Page { items, next })
 }
 
+/// One item by its table key (`pk`, `sk`), read consistently.
+pub async fn get(ctx: &Ctx, table: &str, pk: &str, sk: &str) -> Result<Option<Item>, ApiError> {
+    let out = ctx
+        .ddb
+        .get_item()
+        .table_name(table)
+        .key("pk", s(pk))
+        .key("sk", s(sk))
+        .consistent_read(true)
+        .send()
+        .await
+        .map_err(internal)?;
+    Ok(out.item)
+}
+
+/// A query of one partition of an index (`<index>pk = value`), newest first: every index sort key
+/// starts with a fixed-width time. Callers may add a sort-key condition or a filter.
+pub fn newest_first(ctx: &Ctx, table: &str, index: &str, value: &str) -> QueryFluentBuilder {
+    ctx.ddb
+        .query()
+        .table_name(table)
+        .index_name(index)
+        .key_condition_expression("#pk = :pk")
+        .expression_attribute_names("#pk", format!("{index}pk"))
+        .expression_attribute_values(":pk", s(value))
+        .scan_index_forward(false)
+}
+
+/// The string value of an item's attribute.
+pub fn attr_s<'a>(item: &'a Item, name: &str) -> Option<&'a str> {
+    item.get(name).and_then(|v| v.as_s().ok()).map(String::as_str)
+}
+
 /// String attribute helper.
 pub fn s(v: impl Into<String>) -> AttributeValue {
     AttributeValue::S(v.into())

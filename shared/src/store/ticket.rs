@@ -368,17 +368,7 @@ pub async fn get(ctx: &Ctx, ticket_id: &str) -> Result<Option<Ticket>, ApiError>
     if !ids::is_short_id(ticket_id, ids::TICKET) {
         return Ok(None);
     }
-    let out = ctx
-        .ddb
-        .get_item()
-        .table_name(&ctx.config.tables.tickets)
-        .key("pk", s(pk(ticket_id)))
-        .key("sk", s(TICKET_SK))
-        .consistent_read(true)
-        .send()
-        .await
-        .map_err(store::internal)?;
-    out.item.map(Ticket::from_item).transpose()
+    store::get(ctx, &ctx.config.tables.tickets, &pk(ticket_id), TICKET_SK).await?.map(Ticket::from_item).transpose()
 }
 
 /// Every record of a ticket's item collection whose sort key starts with `prefix` ("" = all),

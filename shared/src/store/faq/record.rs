@@ -7,7 +7,7 @@ use super::{pk, text, ACTIVE, SK};
 use crate::config::Ctx;
 use crate::errors::ApiError;
 use crate::ids;
-use crate::store::{self, s, Item};
+use crate::store::{self, Item};
 
 /// An FAQ as stored. `question` and `answer` are HTML-entity-encoded ([`text::encode`]).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -79,17 +79,7 @@ pub async fn get(ctx: &Ctx, marker: &str) -> Result<Option<Faq>, ApiError> {
     if !ids::is_marker(marker, ids::FAQ) {
         return Ok(None);
     }
-    let out = ctx
-        .ddb
-        .get_item()
-        .table_name(&ctx.config.tables.faqs)
-        .key("pk", s(pk(marker)))
-        .key("sk", s(SK))
-        .consistent_read(true)
-        .send()
-        .await
-        .map_err(store::internal)?;
-    out.item.map(Faq::from_item).transpose()
+    store::get(ctx, &ctx.config.tables.faqs, &pk(marker), SK).await?.map(Faq::from_item).transpose()
 }
 
 /// The FAQ `marker` when it exists and is active.

@@ -66,17 +66,8 @@ pub struct Outcome {
 }
 
 async fn read(ctx: &Ctx, marker: &str, user_id: &str) -> Result<Option<Vote>, ApiError> {
-    let out = ctx
-        .ddb
-        .get_item()
-        .table_name(&ctx.config.tables.faqs)
-        .key("pk", s(pk(marker)))
-        .key("sk", s(vote_sk(user_id)))
-        .consistent_read(true)
-        .send()
-        .await
-        .map_err(store::internal)?;
-    out.item
+    store::get(ctx, &ctx.config.tables.faqs, &pk(marker), &vote_sk(user_id))
+        .await?
         .map(|i| serde_dynamo::from_item(i).map_err(|e| ApiError::internal(format!("bad vote record: {e}"))))
         .transpose()
 }
