@@ -29,8 +29,8 @@ cleanup() {
   echo "==> stopped"
 }
 trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+# Ctrl-C and `make stop` are the normal way to end it: clean up and exit 0.
+trap 'exit 0' INT TERM
 echo $$ > .local/dev.pid
 
 if answers "http://127.0.0.1:$MOTO_PORT/moto-api/"; then
@@ -40,8 +40,8 @@ else
   start_moto "$MOTO_PORT" .local/moto.log
 fi
 
-echo "==> building the admin tool and the functions"
-cargo build --quiet -p admin -p functions --bins
+echo "==> building the admin tool and the 20 functions (the first build takes several minutes)"
+cargo build -p admin -p functions --bins
 echo "==> creating tables and bucket from infra/template.yaml"
 target/debug/support-admin init
 echo "==> issuing demo credentials"

@@ -21,7 +21,7 @@ const USAGE: &str = "usage: support-admin <init|issue|revoke|demo-credentials|si
   issue --user ID [--role user|staff] [--perm P]... [--name NAME] [--expires-in SECS]\n\
   revoke --key PUBLIC_KEY\n\
   demo-credentials [--out FILE]      issue staff, user and other_user and write them as JSON\n\
-  sign METHOD ACTION [--query Q] [--data JSON|@FILE] (--as staff|user|other_user [--credentials FILE] | --key K --secret S)\n\
+  sign METHOD ACTION [--query Q] [--data JSON|@FILE] [--timestamp UNIX] (--as staff|user|other_user [--credentials FILE] | --key K --secret S)\n\
   request METHOD ACTION [...sign options] [--url BASE]   sign and send with curl";
 
 struct Args {
@@ -35,7 +35,9 @@ impl Args {
         let mut options = Vec::new();
         let mut it = raw.peekable();
         while let Some(a) = it.next() {
-            if let Some(name) = a.strip_prefix("--") {
+            if a == "--help" || a == "-h" {
+                positional.insert(0, "help".to_owned());
+            } else if let Some(name) = a.strip_prefix("--") {
                 let value = it.next().ok_or_else(|| format!("--{name} needs a value"))?;
                 options.push((name.to_owned(), value));
             } else {
@@ -196,7 +198,11 @@ fn sign(args: &Args) -> Result<Signed, String> {
             (field("public_key")?, field("secret_key")?)
         }
     };
-    let headers = auth::signed_headers(&key, &secret, shared::clock::now_secs(), &method, &action, &query, &body);
+    let timestamp = match args.one("timestamp") {
+        None => shared::clock::now_secs(),
+        Some(t) => t.parse().map_err(|_| "--timestamp takes unix seconds")?,
+    };
+    let headers = auth::signed_headers(&key, &secret, timestamp, &method, &action, &query, &body);
     Ok(Signed { method, action, query, body, headers })
 }
 

@@ -180,7 +180,7 @@ async fn check(ctx: &Ctx, req: &Request, action: &str, once: bool) -> Result<Cal
     };
     let ts_num: i64 = ts.parse().map_err(|_| denied("timestamp is not a number"))?;
     let now = crate::clock::now_secs();
-    if (now - ts_num).abs() > MAX_SKEW {
+    if now.checked_sub(ts_num).is_none_or(|skew| skew.checked_abs().is_none_or(|s| s > MAX_SKEW)) {
         return Err(denied("timestamp outside the 300 s window"));
     }
     if key.len() > 128 || sig.len() != 128 {

@@ -51,7 +51,8 @@ pub fn error_body(action: &str, err: &ApiError, request_id: &str) -> Value {
     }
     let details = if err.status >= 500 {
         // Only the generic text reaches the client, with the id to quote when asking for help.
-        format!("{} [request id {request_id}]", err.details)
+        let internal = crate::errors::INTERNAL;
+        format!("{} (request id {request_id}) (MPS{})", internal.text, internal.mps)
     } else {
         err.details.clone()
     };
@@ -61,6 +62,11 @@ pub fn error_body(action: &str, err: &ApiError, request_id: &str) -> Value {
 
 /// An HTTP response with a JSON body, the request id and, for 429, `Retry-After`.
 pub fn http_response(status: u16, body: &Value, request_id: &str, retry_after: Option<u64>) -> Response<Body> {
+    http_response_with(status, body, request_id, retry_after, None)
+}
+
+/// [`http_response`] with an `Allow` header (405).
+pub fn http_response_with(status: u16, body: &Value, request_id: &str, retry_after: Option<u64>, allow: Option<&str>) -> Response<Body> {
     let mut resp = Response::new(Body::Text(body.to_string()));
     *resp.status_mut() = lambda_http::http::StatusCode::from_u16(status).unwrap_or(lambda_http::http::StatusCode::INTERNAL_SERVER_ERROR);
     let headers = resp.headers_mut();
@@ -73,6 +79,9 @@ pub fn http_response(status: u16, body: &Value, request_id: &str, retry_after: O
     if let Some(secs) = retry_after {
         headers.insert("retry-after", HeaderValue::from(secs));
     }
+    if let Some(v) = allow.and_then(|a| HeaderValue::from_str(a).ok()) {
+        headers.insert("allow", v);
+    }
     resp
 }
 
@@ -80,8 +89,13 @@ pub fn ok(action: &str, reply: Reply, request_id: &str) -> Response<Body> {
     http_response(200, &ok_body(action, reply), request_id, None)
 }
 
+/// `Retry-After` of a 429 that names no wait of its own (a refusal that waiting does not lift,
+/// such as "already rated"): every 429 carries the header, as the contract says.
+pub const DEFAULT_RETRY_AFTER: u64 = 60;
+
 pub fn fail(action: &str, err: &ApiError, request_id: &str) -> Response<Body> {
-    http_response(err.status, &error_body(action, err, request_id), request_id, err.retry_after)
+    let retry_after = err.retry_after.or((err.status == 429).then_some(DEFAULT_RETRY_AFTER));
+    http_response_with(err.status, &error_body(action, err, request_id), request_id, retry_after, err.allow.as_deref())
 }
 
 #[cfg(test)]
@@ -105,6 +119,15 @@ mod tests {
         let v = error_body("a", &err, "req-9");
         let details = v["ERRORS"]["DETAILS"].as_str().unwrap();
         assert!(details.contains("req-9") && !details.contains("support-x"));
+        assert!(details.ends_with(&format!("(MPS{})", errors::INTERNAL.mps)), "{details}");
+    }
+
+    #[test]
+    fn every_429_has_retry_after_and_405_has_allow() {
+        let r = fail("a", &errors::faq::RATING_ALREADY_RATED.err(), "r");
+        assert_eq!(r.headers()["retry-after"], DEFAULT_RETRY_AFTER.to_string().as_str());
+        let r = fail("a", &errors::METHOD_NOT_ALLOWED.err().with_allow(&["DELETE", "GET"]), "r");
+        assert_eq!((r.status().as_u16(), r.headers()["allow"].to_str().unwrap()), (405, "DELETE, GET"));
     }
 
     #[test]

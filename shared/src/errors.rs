@@ -33,6 +33,7 @@ impl Spec {
             details: self.details(),
             retry_after: None,
             log: None,
+            allow: None,
         }
     }
 }
@@ -47,11 +48,18 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
     /// What went wrong, for the log only (never sent to the client).
     pub log: Option<String>,
+    /// Methods for the `Allow` header of a 405.
+    pub allow: Option<String>,
 }
 
 impl ApiError {
     pub fn with_retry_after(mut self, seconds: u64) -> Self {
         self.retry_after = Some(seconds.max(1));
+        self
+    }
+
+    pub fn with_allow(mut self, methods: &[&str]) -> Self {
+        self.allow = Some(methods.join(", "));
         self
     }
 
@@ -73,6 +81,7 @@ impl ApiError {
             details: format!("Invalid value for field {field}: {why} (MPS{})", FIELD_INVALID.mps),
             retry_after: None,
             log: None,
+            allow: None,
         }
     }
 
@@ -87,6 +96,7 @@ impl ApiError {
             ),
             retry_after: None,
             log: None,
+            allow: None,
         }
     }
 
@@ -98,6 +108,7 @@ impl ApiError {
             details: format!("Missing required field: {field} (MPS{})", FIELD_REQUIRED.mps),
             retry_after: None,
             log: None,
+            allow: None,
         }
     }
 }
@@ -146,6 +157,8 @@ pub const FIELD_TOO_LONG: Spec = e(400, "Field is too long", "640215937781328");
 pub const FIELD_REQUIRED: Spec = e(400, "Missing required field", "640215937781431");
 /// A changed, foreign or garbage pagination token (text of the spec's tutorial fetch error).
 pub const INVALID_PAGINATION: Spec = e(400, "Invalid pagination parameters", "684521365987412");
+/// A method the action does not answer (the `Allow` header lists those it does).
+pub const METHOD_NOT_ALLOWED: Spec = e(405, "Method not allowed for this action", "640215937781652");
 /// Anything unexpected; the request id is appended by the envelope.
 pub const INTERNAL: Spec = e(500, "Something went wrong on our side, please try again later", "640215937781549");
 

@@ -11,6 +11,7 @@
 //! | [`attachments`] | ticket attachments in S3: decode, check, store, delete, pre-signed URLs |
 //! | [`pagination`] | opaque, tamper-evident page tokens |
 //! | [`ratelimit`] | atomic fixed-window counters |
+//! | [`routes`] | the 20 actions and their HTTP methods |
 //! | [`runtime`] | the Lambda entry point and per-request logging |
 //! | [`ids`], [`clock`] | identifiers and timestamps |
 
@@ -26,6 +27,7 @@ pub mod pagination;
 #[cfg(feature = "provision")]
 pub mod provision;
 pub mod ratelimit;
+pub mod routes;
 pub mod runtime;
 pub mod store;
 

@@ -10,7 +10,7 @@ use tracing::Instrument;
 
 use crate::config::Ctx;
 use crate::envelope::{self, Reply};
-use crate::errors::ApiError;
+use crate::errors::{self, ApiError};
 use crate::input::request_id;
 
 /// Runs `handler` for `action` and turns its outcome into the envelope. Client errors are logged
@@ -25,7 +25,13 @@ where
     let method = req.method().clone();
     async move {
         let started = Instant::now();
-        let outcome = handler(ctx, req).await;
+        let allowed = crate::routes::methods(action);
+        let outcome = if allowed.contains(&method.as_str()) {
+            handler(ctx, req).await
+        } else {
+            // Refused before the signature check and the body: a GET cannot stand in for a POST.
+            Err(errors::METHOD_NOT_ALLOWED.err().with_allow(allowed))
+        };
         let ms = started.elapsed().as_millis() as u64;
         match outcome {
             Ok(reply) => {

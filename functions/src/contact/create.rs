@@ -16,15 +16,20 @@ pub async fn handler(ctx: &'static Ctx, req: Request) -> Response<Body> {
     shared::runtime::respond(ACTION, ctx, req, run).await
 }
 
-/// A plausible address: one `@`, a non-empty local part, a dotted domain, no spaces.
+/// A plausible address: one `@`, a non-empty local part, a domain of two or more non-empty
+/// labels (letters, digits, `-`, not at a label's ends), no spaces or control characters.
 fn is_email(s: &str) -> bool {
     let Some((local, domain)) = s.split_once('@') else { return false };
+    let labels: Vec<&str> = domain.split('.').collect();
     !local.is_empty()
-        && !domain.contains('@')
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
         && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            !l.is_empty()
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+                && l.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
 }
 
 async fn run(ctx: &'static Ctx, req: Request) -> Result<Reply, ApiError> {
@@ -73,7 +78,8 @@ async fn run(ctx: &'static Ctx, req: Request) -> Result<Reply, ApiError> {
     // nothing, an accepted one is counted once.
     let now = clock::now_secs();
     let limits = &ctx.config.limits;
-    let mut writes = vec![RateLimit::new("contact-device", contact.dev_numr.clone(), limits.contact_per_device)
+    // Serials are compared without case: `RL1` and `rl1` are one device.
+    let mut writes = vec![RateLimit::new("contact-device", contact.dev_numr.to_lowercase(), limits.contact_per_device)
         .guarded(ctx, now, &err::RATE_LIMITED)];
     if let Some(ip) = &ip {
         writes.push(RateLimit::new("contact-ip", ip.clone(), limits.contact_per_ip).guarded(ctx, now, &err::RATE_LIMITED));
@@ -98,5 +104,10 @@ mod tests {
         assert!(!is_email("a@b"));
         assert!(!is_email("a b@example.com"));
         assert!(!is_email("@example.com"));
+        assert!(!is_email("a@b..co"));
+        assert!(!is_email("a@.b.co"));
+        assert!(!is_email("a@b@c.co"));
+        assert!(!is_email("a@-b.co"));
+        assert!(is_email("o'brien+tag@mail.example.co.uk"));
     }
 }

@@ -158,6 +158,10 @@ async fn device_rate_limit_refuses_and_changes_nothing() {
     let retry: u64 = res.headers["retry-after"].to_str().unwrap().parse().unwrap();
     assert!((1..=3600).contains(&retry));
     assert_eq!(count_contacts(ctx).await, 2);
+    // The serial in another case is the same device.
+    submit(ctx, Req::post(CREATE).json(example(&serial.to_lowercase())))
+        .await
+        .assert_spec(CREATE, &errors::contact::RATE_LIMITED);
     // Another device is not limited.
     submit(ctx, Req::post(CREATE).json(example(&unique("SER")))).await.assert_ok(CREATE);
 }
@@ -325,6 +329,11 @@ async fn bad_signatures_are_access_denied() {
     unknown.public_key = unique("pk_");
     denied(get(ctx, Req::get(FETCH).signed(&unknown)).await);
 
+    // Timestamps far outside any range (no overflow, no panic).
+    for ts in [i64::MIN, i64::MIN + 1, i64::MAX] {
+        denied(get(ctx, Req::get(FETCH).signed_at(&viewer, ts)).await);
+    }
+
     // Missing and malformed headers.
     denied(get(ctx, Req::get(FETCH).header("mpy-securekey", &viewer.public_key)).await);
     let mut event = Req::get(FETCH).signed(&viewer).event();
@@ -344,16 +353,34 @@ async fn bad_signatures_are_access_denied() {
 
 #[tokio::test]
 async fn replayed_non_get_signature_is_refused() {
+    // Through a real POST handler: the first send is answered (404, no such FAQ), the same signed
+    // request again is a replay (401); the same request signed anew is answered again.
+    use functions::faq::rating;
     let ctx = ctx().await;
     let cred = user(ctx).await;
-    let req = Req::post("support_faq_rating").json(json!({"faq_id": "x"})).signed(&cred);
-    let first = auth::authenticate(ctx, &req.build(), "support_faq_rating").await;
-    assert_eq!(first.unwrap().user_id, cred.user_id);
-    let again = auth::authenticate(ctx, &req.build(), "support_faq_rating").await;
-    assert_eq!(again.unwrap_err().details, errors::ACCESS_DENIED.details());
-    // A new signature (other timestamp) of the same request is accepted.
-    let fresh = Req::post("support_faq_rating").json(json!({"faq_id": "x"})).signed_at(&cred, shared::clock::now_secs() - 1);
-    assert!(auth::authenticate(ctx, &fresh.build(), "support_faq_rating").await.is_ok());
+    let now = shared::clock::now_secs();
+    let body = json!({"faq_id": "faq0123456789abcdef0123456789abcdef", "helpful": true});
+    let req = Req::post(rating::ACTION).json(body.clone()).signed_at(&cred, now);
+    let first = Res::from(rating::handler(ctx, req.build()).await);
+    first.assert_spec(rating::ACTION, &errors::faq::RATING_NOT_FOUND);
+    let again = Res::from(rating::handler(ctx, req.build()).await);
+    again.assert_spec(rating::ACTION, &errors::ACCESS_DENIED);
+    let fresh = Req::post(rating::ACTION).json(body).signed_at(&cred, now - 7);
+    Res::from(rating::handler(ctx, fresh.build()).await).assert_spec(rating::ACTION, &errors::faq::RATING_NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_method_the_action_does_not_answer_is_405_and_changes_nothing() {
+    let ctx = isolated_ctx().await;
+    for method in ["GET", "PUT", "DELETE", "PATCH"] {
+        let res = submit(ctx, Req::new(method, CREATE).json(example(&unique("SER")))).await;
+        res.assert_spec(CREATE, &errors::METHOD_NOT_ALLOWED);
+        assert_eq!(res.headers["allow"], "POST");
+    }
+    let res = get(ctx, Req::post(FETCH)).await;
+    res.assert_spec(FETCH, &errors::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers["allow"], "GET");
+    assert_eq!(count_contacts(ctx).await, 0);
 }
 
 #[tokio::test]

@@ -193,6 +193,24 @@ async fn create_needs_a_signature_and_the_create_permission() {
 }
 
 #[tokio::test]
+async fn a_signed_get_cannot_stand_in_for_a_write() {
+    // A GET signature is not remembered (GETs may repeat), so writes refuse GET before anything.
+    let ctx = isolated_ctx().await;
+    let staff = staff(ctx).await;
+    let marker = make_q(ctx, &staff, None).await;
+    let body = json!({"qstn": unique("Q "), "answ": "A"});
+    let res = send(ctx, CREATE, Req::get(CREATE).json(body).signed(&staff)).await;
+    res.assert_spec(CREATE, &errors::METHOD_NOT_ALLOWED);
+    assert_eq!(res.headers["allow"], "POST");
+    let res = send(ctx, REMOVE, Req::get(REMOVE).query(&format!("reqv={marker}")).signed(&staff)).await;
+    res.assert_spec(REMOVE, &errors::METHOD_NOT_ALLOWED);
+    let res = send(ctx, TOGGLE, Req::get(TOGGLE).json(json!({"faq_id": marker, "helpful": true})).signed(&staff)).await;
+    res.assert_spec(TOGGLE, &errors::METHOD_NOT_ALLOWED);
+    assert_eq!(fetch_all(ctx, None).await.len(), 1, "nothing created, nothing removed");
+    assert!(stored_vote(ctx, &marker, &staff.user_id).await.is_none());
+}
+
+#[tokio::test]
 async fn create_refuses_bad_input_and_stores_nothing() {
     let ctx = isolated_ctx().await;
     let staff = staff(ctx).await;
