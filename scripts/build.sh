@@ -15,18 +15,25 @@ if command -v rustup >/dev/null && ! rustup target list --installed | grep -qx "
 fi
 
 # The functions are the binaries of the `functions` package (src/bin/<action>.rs); the admin
-# tool and the test binaries are not deployed and not built here.
-actions=$(cd functions/src/bin && ls -1 *.rs | sed 's/\.rs$//' | sort)
-count=$(echo "$actions" | wc -l)
-echo "==> cargo lambda build --release --arm64 -p functions ($count functions)"
+# tool and the test binaries are not deployed and not built here. They are named with --bin from
+# the workspace root, exactly as `sam build` (make deploy) names each one, so both resolve the same
+# features and `sam build` finds every binary already built.
+actions=()
+bins=()
+for f in functions/src/bin/*.rs; do
+  actions+=("$(basename "$f" .rs)")
+  bins+=(--bin "$(basename "$f" .rs)")
+done
+count=${#actions[@]}
+echo "==> cargo lambda build --release --arm64 --bin <action> ($count functions)"
 start=$(date +%s)
-cargo lambda build --release --arm64 -p functions --bins "$@"
+cargo lambda build --release --arm64 "${bins[@]}" "$@"
 elapsed=$(( $(date +%s) - start ))
 
 echo "==> bootstrap files (target/lambda/<action>/bootstrap)"
 missing=0
 total=0
-for a in $actions; do
+for a in "${actions[@]}"; do
   f="target/lambda/$a/bootstrap"
   if [ ! -f "$f" ]; then echo "MISSING $f" >&2; missing=1; continue; fi
   bytes=$(stat -c %s "$f")
