@@ -13,6 +13,15 @@ stop:
 test:
 	@scripts/test.sh
 
+## build: cross-build every function for AWS Lambda (arm64, release); prints each bootstrap's size
+build:
+	@scripts/build.sh
+
+## deploy: build and deploy a stage with the SAM CLI (STAGE=dev by default; needs AWS credentials)
+STAGE ?= dev
+deploy:
+	@scripts/deploy.sh $(STAGE)
+
 lint:
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
 
