@@ -612,7 +612,8 @@ async fn remove_spec_example_get_is_a_soft_delete() {
     let keep = make(ctx, &staff, "Kept", None).await;
     let editor = modifier(ctx).await;
 
-    let res = do_remove(ctx, Req::get(REMOVE).query(&format!("reqv={m}")).signed(&editor)).await;
+    let signed_at = shared::clock::now_secs();
+    let res = do_remove(ctx, Req::get(REMOVE).query(&format!("reqv={m}")).signed_at(&editor, signed_at)).await;
     res.assert_ok(REMOVE);
     assert_eq!(res.data(), &json!({"COMMENT": "Operation successful!"}));
 
@@ -634,7 +635,7 @@ async fn remove_spec_example_get_is_a_soft_delete() {
 
     // Removing it again: not found (soft), but a permanent delete still purges it.
     // (signed a second earlier: the same signature again would be a replay)
-    let again = Req::get(REMOVE).query(&format!("reqv={m}")).signed_at(&editor, shared::clock::now_secs() - 1);
+    let again = Req::get(REMOVE).query(&format!("reqv={m}")).signed_at(&editor, signed_at - 5);
     do_remove(ctx, again).await.assert_spec(REMOVE, &err::REMOVE_NOT_FOUND);
     do_remove(ctx, delete().query(&format!("reqv={m}&permanent=true")).signed(&editor)).await.assert_ok(REMOVE);
     assert!(stored(ctx, &m).await.is_none());
