@@ -211,7 +211,9 @@ fn request(args: &Args) -> Result<(), String> {
     let base = args.one("url").unwrap_or("http://127.0.0.1:9000").trim_end_matches('/');
     let mut url = format!("{base}/{}", signed.action);
     if !signed.query.is_empty() {
-        url = format!("{url}?{}", signed.query);
+        // Sent in its canonical (percent-encoded) form: a space or `+` typed on the command line
+        // reaches the API as meant, and the signature covers the same pairs.
+        url = format!("{url}?{}", auth::canonical_query(&signed.query));
     }
     let mut cmd = Command::new("curl");
     cmd.args(["-sS", "-i", "-X", &signed.method, &url, "-H", "Content-Type: application/json"]);

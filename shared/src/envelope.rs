@@ -90,8 +90,9 @@ pub fn ok(action: &str, reply: Reply, request_id: &str) -> Response<Body> {
 }
 
 /// `Retry-After` of a 429 that names no wait of its own (a refusal that waiting does not lift,
-/// such as "already rated"): every 429 carries the header, as the contract says.
-pub const DEFAULT_RETRY_AFTER: u64 = 60;
+/// such as "already rated"): every 429 carries the header, as the contract says, with a long
+/// wait so that a client obeying it does not retry in a loop.
+pub const DEFAULT_RETRY_AFTER: u64 = 3600;
 
 pub fn fail(action: &str, err: &ApiError, request_id: &str) -> Response<Body> {
     let retry_after = err.retry_after.or((err.status == 429).then_some(DEFAULT_RETRY_AFTER));

@@ -12,6 +12,7 @@
 //! | [`pagination`] | opaque, tamper-evident page tokens |
 //! | [`ratelimit`] | atomic fixed-window counters |
 //! | [`routes`] | the 20 actions and their HTTP methods |
+//! | [`redact`] | personal data out of free text kept for audit |
 //! | [`runtime`] | the Lambda entry point and per-request logging |
 //! | [`ids`], [`clock`] | identifiers and timestamps |
 
@@ -27,6 +28,7 @@ pub mod pagination;
 #[cfg(feature = "provision")]
 pub mod provision;
 pub mod ratelimit;
+pub mod redact;
 pub mod routes;
 pub mod runtime;
 pub mod store;

@@ -36,7 +36,8 @@ async fn run(ctx: &'static Ctx, req: Request) -> Result<Reply, ApiError> {
         Some(id) => id.trim().to_owned(),
         None => Query::from_request(&req).get("ticket_id", super::ID_ANY_LENGTH)?.ok_or_else(|| err::TICKET_ID_REQUIRED.err())?,
     };
-    let reason = body.opt_str("reason", MAX_REASON)?.map(|r| r.trim().to_owned());
+    // The audit record keeps no personal data: addresses and long numbers leave the reason.
+    let reason = body.opt_str("reason", MAX_REASON)?.map(|r| shared::redact::personal_data(r.trim()));
 
     let ticket = load(ctx, &ticket_id, &err::DELETE_NOT_FOUND).await?;
     if ticket.user_id != caller.user_id {

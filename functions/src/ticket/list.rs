@@ -39,8 +39,9 @@ pub fn parse_bound(raw: &str, end: bool) -> Option<i64> {
         return None;
     }
     if let Ok(day) = Date::parse(v, format_description!("[year]-[month]-[day]")) {
-        let t = if end { day.next_day()?.midnight().assume_utc() - time::Duration::milliseconds(1) } else { day.midnight().assume_utc() };
-        return Some(millis(t));
+        // A date-only end covers the whole day (9999-12-31 included).
+        let t = day.midnight().assume_utc();
+        return Some(if end { millis(t) + 86_400_000 - 1 } else { millis(t) });
     }
     // `2023-06-15T18:30:22 02:00`: the offset's `+` decoded as a space.
     let mut fixed = v.to_owned();
@@ -54,11 +55,14 @@ pub fn parse_bound(raw: &str, end: bool) -> Option<i64> {
         fixed.pop();
         fixed.push('Z');
     }
-    if let Ok(t) = OffsetDateTime::parse(&fixed, &Rfc3339).or_else(|_| OffsetDateTime::parse(&fixed, &Iso8601::DEFAULT)) {
-        return Some(millis(t));
-    }
-    // Only a date and a time: read as UTC (after the offset forms failed).
-    PrimitiveDateTime::parse(&fixed, &Iso8601::DEFAULT).ok().map(|t| millis(t.assume_utc()))
+    let parsed = OffsetDateTime::parse(&fixed, &Rfc3339)
+        .or_else(|_| OffsetDateTime::parse(&fixed, &Iso8601::DEFAULT))
+        // Only a date and a time: read as UTC (after the offset forms failed).
+        .or_else(|_| PrimitiveDateTime::parse(&fixed, &Iso8601::DEFAULT).map(|t| t.assume_utc()))
+        .ok()?;
+    // Ticket times are shown in whole seconds: an end in whole seconds covers its whole second.
+    let whole_second_end = end && parsed.millisecond() == 0;
+    Some(millis(parsed) + if whole_second_end { 999 } else { 0 })
 }
 
 fn millis(t: OffsetDateTime) -> i64 {
@@ -194,6 +198,10 @@ mod tests {
         assert_eq!(parse_bound("2023-06-15T18:30:22.250-05:00", false), Some(at("2023-06-15T23:30:22.250Z")));
         assert_eq!(parse_bound("2023-06-15t18:30:22z", false), Some(at("2023-06-15T18:30:22Z")));
         assert_eq!(parse_bound("2023-06-15T18:30:22", false), Some(at("2023-06-15T18:30:22Z")));
+        // An end covers its whole day or its whole second; the last day of the calendar too.
+        assert_eq!(parse_bound("9999-12-31", true), Some(at("9999-12-31T23:59:59.999Z")));
+        assert_eq!(parse_bound("2023-06-15T18:30:22Z", true), Some(at("2023-06-15T18:30:22.999Z")));
+        assert_eq!(parse_bound("2023-06-15T18:30:22.250Z", true), Some(at("2023-06-15T18:30:22.250Z")));
         for bad in ["", "yesterday", "2023-13-01", "2023-02-30", "15/06/2023", "2023-06-15T25:00:00Z", "1686853822"] {
             assert_eq!(parse_bound(bad, false), None, "{bad}");
         }

@@ -835,6 +835,18 @@ async fn delete_spec_example_removes_messages_and_files_and_keeps_an_audit() {
 }
 
 #[tokio::test]
+async fn the_audit_reason_keeps_no_personal_data() {
+    let ctx = ctx().await;
+    let owner = user(ctx).await;
+    let id = new_ticket(ctx, &owner).await;
+    let reason = "Solved by phone, reach me at jane.doe@example.com or +44 20 7946 0958";
+    send(ctx, DELETE, &owner, json!({"ticket_id": id, "reason": reason})).await.assert_ok(DELETE);
+    let audit = get_item(ctx, &ctx.config.tables.tickets, &model::audit_pk(&id), Some(model::AUDIT_SK)).await.expect("audit kept");
+    let audit: Value = serde_dynamo::from_item(audit).unwrap();
+    assert_eq!(audit["reason"], "Solved by phone, reach me at [email] or [number]");
+}
+
+#[tokio::test]
 async fn delete_answers_the_listed_errors() {
     let ctx = ctx().await;
     let (owner, other, staff) = (user(ctx).await, user(ctx).await, staff(ctx).await);
