@@ -4,8 +4,7 @@
 use serde_json::json;
 use shared::{
     auth, clock, errors::faq as err,
-    input::{JsonBody, MAX_SHORT},
-    store::faq::{vote, FEEDBACK_MAX},
+    store::faq::vote,
     ApiError, Body, Ctx, Reply, Request, Response,
 };
 
@@ -17,10 +16,7 @@ pub async fn handler(ctx: &'static Ctx, req: Request) -> Response<Body> {
 
 async fn run(ctx: &'static Ctx, req: Request) -> Result<Reply, ApiError> {
     let caller = auth::authenticate(ctx, &req, ACTION).await?;
-    let body = JsonBody::parse(&req)?;
-    let faq_id = body.req_str("faq_id", MAX_SHORT, &err::FAQ_ID_REQUIRED)?.trim().to_owned();
-    let helpful = body.opt_bool("helpful")?.ok_or_else(|| err::RATING_HELPFUL_REQUIRED.err())?;
-    let feedback = body.opt_str("feedback", FEEDBACK_MAX)?;
+    let super::VoteFields { faq_id, helpful, feedback } = super::VoteFields::parse(&req, &err::RATING_HELPFUL_REQUIRED)?;
 
     let mode = vote::Mode::Rating { already: &err::RATING_ALREADY_RATED };
     let outcome = vote::cast(ctx, &faq_id, &caller.user_id, helpful, feedback, mode, &err::RATING_NOT_FOUND).await?;

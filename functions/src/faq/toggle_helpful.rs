@@ -4,9 +4,8 @@
 use serde_json::json;
 use shared::{
     auth, errors::faq as err,
-    input::{JsonBody, MAX_SHORT},
     ratelimit::RateLimit,
-    store::faq::{vote, FEEDBACK_MAX},
+    store::faq::vote,
     ApiError, Body, Ctx, Reply, Request, Response,
 };
 
@@ -18,10 +17,7 @@ pub async fn handler(ctx: &'static Ctx, req: Request) -> Response<Body> {
 
 async fn run(ctx: &'static Ctx, req: Request) -> Result<Reply, ApiError> {
     let caller = auth::authenticate(ctx, &req, ACTION).await?;
-    let body = JsonBody::parse(&req)?;
-    let faq_id = body.req_str("faq_id", MAX_SHORT, &err::FAQ_ID_REQUIRED)?.trim().to_owned();
-    let helpful = body.opt_bool("helpful")?.ok_or_else(|| err::TOGGLE_HELPFUL_REQUIRED.err())?;
-    let feedback = body.opt_str("feedback", FEEDBACK_MAX)?;
+    let super::VoteFields { faq_id, helpful, feedback } = super::VoteFields::parse(&req, &err::TOGGLE_HELPFUL_REQUIRED)?;
 
     let limit = RateLimit::new("faq-toggle", caller.user_id.clone(), ctx.config.limits.faq_toggle_per_user);
     let mode = vote::Mode::Toggle { limit: &limit, on_limit: &err::TOGGLE_RATE_LIMITED };
