@@ -32,13 +32,7 @@ async fn get(ctx: &'static shared::Ctx, req: Req) -> Res {
 }
 
 async fn count_contacts(ctx: &shared::Ctx) -> usize {
-    let out = ctx
-        .ddb
-        .query()
-        .table_name(&ctx.config.tables.contacts)
-        .index_name("gsi1")
-        .key_condition_expression("gsi1pk = :pk")
-        .expression_attribute_values(":pk", shared::store::s(model::LIST_PK))
+    let out = shared::store::newest_first(ctx, &ctx.config.tables.contacts, "gsi1", model::LIST_PK)
         .send()
         .await
         .unwrap();

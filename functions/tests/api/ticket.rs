@@ -10,7 +10,7 @@ use shared::{
     auth::{self, Credential},
     config::Limit,
     errors::{self, ticket as err},
-    store::{s, ticket as model},
+    store::ticket as model,
     Ctx,
 };
 
@@ -875,13 +875,7 @@ async fn delete_answers_the_listed_errors() {
 // ------------------------------------------------------------------------------------------
 
 async fn notifications(ctx: &Ctx, user_id: &str) -> Vec<Value> {
-    let out = ctx
-        .ddb
-        .query()
-        .table_name(&ctx.config.tables.tickets)
-        .index_name("gsi1")
-        .key_condition_expression("gsi1pk = :pk")
-        .expression_attribute_values(":pk", s(format!("NOTIFY#{user_id}")))
+    let out = shared::store::newest_first(ctx, &ctx.config.tables.tickets, "gsi1", &format!("NOTIFY#{user_id}"))
         .send()
         .await
         .unwrap();
