@@ -22,6 +22,7 @@ STAGE ?= dev
 deploy:
 	@scripts/deploy.sh $(STAGE)
 
+## lint: clippy on every crate and test, warnings as errors
 lint:
 	cargo clippy --workspace --all-targets --all-features -- -D warnings
 

@@ -14,7 +14,7 @@ mkdir -p .local
 scripts/venv.sh
 export PATH="$PWD/.venv/bin:$PATH"
 
-if answers "http://127.0.0.1:$API_PORT/"; then
+if listening "$API_PORT"; then
   echo "==> the API already answers on http://127.0.0.1:$API_PORT (stop it with: make stop)"
   exit 0
 fi
@@ -53,7 +53,7 @@ cargo lambda watch --invoke-address 127.0.0.1 --invoke-port "$API_PORT" </dev/nu
 WATCH_PID=$!
 set +m
 for _ in $(seq 1 300); do
-  answers "http://127.0.0.1:$API_PORT/" && break
+  listening "$API_PORT" && break
   kill -0 "$WATCH_PID" 2>/dev/null || { cat .local/watch.log >&2; exit 1; }
   sleep 0.2
 done
@@ -68,7 +68,7 @@ cat <<MSG
 ==> READY: the API answers on http://127.0.0.1:$API_PORT (moto on 127.0.0.1:$MOTO_PORT)
     demo credentials: .local/credentials.json (staff, user, other_user)
     try:  curl -s -X POST http://127.0.0.1:$API_PORT/core_contact_create -H 'Content-Type: application/json' \\
-            -d '{"flnm":"John Smith","emad":"john.smith@example.com","msge":"Hello","dvty":"mobile","dsnm":"A1B2C3D4E5F6"}'
+            -d '{"flnm":"John Smith","emad":"john.smith@example.com","sbjt":"Business Partnership Inquiry","msge":"Hello","dvnm":"iPhone 13","dvty":"mobile","dsnm":"A1B2C3D4E5F6"}'
     signed: target/debug/support-admin request GET support_faq_categories --as user
     logs: .local/watch.log, .local/moto.log   stop: Ctrl-C or make stop
 MSG

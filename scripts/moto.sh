@@ -17,6 +17,11 @@ except urllib.error.HTTPError:
 PY
 }
 
+# listening PORT: true when something accepts TCP connections on 127.0.0.1:PORT (no request sent).
+listening() {
+  .venv/bin/python -c 'import socket,sys; s=socket.socket(); s.settimeout(1); sys.exit(s.connect_ex(("127.0.0.1", int(sys.argv[1]))))' "$1"
+}
+
 # start_moto PORT LOGFILE: starts moto in the background, sets MOTO_PID, waits until it answers.
 start_moto() {
   local port=$1 log=$2

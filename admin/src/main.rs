@@ -56,6 +56,20 @@ impl Args {
     }
 }
 
+/// Prints a line; a closed pipe (`| head`) ends the output quietly instead of panicking.
+macro_rules! println {
+    () => { out(String::new()) };
+    ($($arg:tt)*) => { out(format!($($arg)*)) };
+}
+
+fn out(line: String) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if writeln!(stdout, "{line}").is_err() {
+        std::process::exit(0);
+    }
+}
+
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
     match run().await {
