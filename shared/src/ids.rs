@@ -10,6 +10,7 @@ pub const MESSAGE: &str = "msg_";
 pub const ATTACHMENT: &str = "att_";
 pub const FEEDBACK: &str = "fb_";
 pub const RATING: &str = "rate_";
+pub const NOTIFICATION: &str = "ntf_";
 
 /// `n` random bytes as lower-case hex (2n characters).
 pub fn random_hex(n: usize) -> String {

@@ -35,8 +35,6 @@ pub const AUDIT_SK: &str = "DELETED";
 pub const ALL_TICKETS: &str = "TICKETS";
 pub const FEEDBACK_LIST: &str = "FEEDBACK";
 pub const AUDIT_LIST: &str = "AUDIT";
-/// Notification ids (`ntf_` + 24 hex).
-pub const NOTIFICATION: &str = "ntf_";
 
 /// Table and index key attributes of the two list indexes (for page tokens).
 pub const GSI1_KEYS: [&str; 4] = ["pk", "sk", "gsi1pk", "gsi1sk"];
@@ -305,7 +303,7 @@ pub struct Notification {
 
 impl Notification {
     pub fn status_changed(ticket: &Ticket, previous: &str, current: &str, now: &Now) -> Self {
-        let id = ids::short_id(NOTIFICATION);
+        let id = ids::short_id(ids::NOTIFICATION);
         Notification {
             pk: pk(&ticket.ticket_id),
             sk: format!("{NOTIFY_PREFIX}{}", list_sk(now.ms, &id)),
